@@ -1,0 +1,1 @@
+"""Kazcinema: the knowledge graph library (facts, RDF, store, exports). Never imports flask."""

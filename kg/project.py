@@ -38,6 +38,10 @@ class Project:
         return self.root / "ontology" / "shapes.ttl"
 
     @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
     def build(self) -> BuildDir:
         return BuildDir(self.data / "build")
 

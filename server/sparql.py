@@ -93,7 +93,7 @@ def _one(values: list[str]) -> str | None:
 def _prefers_html() -> bool:
     best = request.accept_mimetypes.best_match(
         ["application/sparql-results+json", "text/turtle", HTML])
-    return best == HTML and request.accept_mimetypes[HTML] > request.accept_mimetypes["*/*"]
+    return best == HTML
 
 
 def _negotiate(offered: list[str], aliases: dict[str, str]) -> str:
@@ -163,10 +163,5 @@ def _ok(body: str | bytes, media: str) -> Response:
 
 
 def _example() -> str:
-    return """SELECT ?director ?name ?source ?quote WHERE {
-  ?film skos:prefLabel "The Needle"@en .
-  ?claim rdf:reifies <<( ?film kz:director ?director )>> ;
-         kz:statedIn ?source ; kz:quote ?quote .
-  ?director skos:prefLabel ?name . FILTER(LANGMATCHES(LANG(?name), "en"))
-}"""
-
+    queries = get_state().queries
+    return queries[0].text if queries else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from pyoxigraph import Store
 
+from kg.catalogue import ExampleQuery
 from kg.store import BuildDir, open_read_only
 
 
@@ -20,8 +21,9 @@ class StoreUnavailableError(Exception):
 class State:
     """Holds the open store and notices a newly published build (checked on each request)."""
 
-    def __init__(self, build: BuildDir) -> None:
+    def __init__(self, build: BuildDir, queries: list[ExampleQuery]) -> None:
         self.build = build
+        self.queries = queries
         self.started = time.time()
         self._lock = threading.Lock()
         self._release: Path | None = None

@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, parse
 
 KEEP_RELEASES = 3
 
@@ -69,12 +69,28 @@ class BuildDir:
         return data
 
 
+def _ontology_quads(ontology: Path, graph: NamedNode) -> Iterator[Quad]:
+    """The ontology's triples in ``graph``, its blank nodes labelled by order of appearance.
+
+    The parser draws random blank node labels; numbering them keeps the store, and so the
+    dumps and their checksums, identical from build to build.
+    """
+    labels: dict[str, BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, BlankNode):
+            return labels.setdefault(term.value, BlankNode(f"ontology{len(labels) + 1}"))
+        return term
+
+    for triple in parse(path=str(ontology), format=RdfFormat.TURTLE):
+        yield Quad(stable(triple.subject), triple.predicate, stable(triple.object), graph)
+
+
 def write_store(path: Path, quads: Iterable[Quad], ontology: Path, ontology_graph: str) -> int:
     """Write a new store at ``path`` (which must not exist); returns the number of quads."""
     store = Store(str(path))
     store.bulk_extend(quads)
-    store.bulk_load(path=str(ontology), format=RdfFormat.TURTLE,
-                    to_graph=NamedNode(ontology_graph))
+    store.bulk_extend(_ontology_quads(ontology, NamedNode(ontology_graph)))
     store.flush()
     store.optimize()
     count = len(store)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+
+def bare_media_type(fmt: QueryResultsFormat | RdfFormat) -> str:
+    """The media type without parameters (pyoxigraph says "text/csv; charset=utf-8")."""
+    return fmt.media_type.split(";")[0]
+
+
 # SELECT / ASK; the first is the default for clients that send no Accept
 RESULT_FORMATS: dict[str, QueryResultsFormat] = {
-    f.media_type: f
+    bare_media_type(f): f
     for f in (QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.CSV,
               QueryResultsFormat.TSV)
 }
@@ -17,7 +23,7 @@ RESULT_ALIASES: dict[str, QueryResultsFormat] = {
 }
 # CONSTRUCT / DESCRIBE
 GRAPH_FORMATS: dict[str, RdfFormat] = {
-    f.media_type: f
+    bare_media_type(f): f
     for f in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS, RdfFormat.TRIG,
               RdfFormat.RDF_XML, RdfFormat.JSON_LD)
 }
@@ -26,6 +32,9 @@ GRAPH_ALIASES: dict[str, RdfFormat] = {
     "text/plain": RdfFormat.N_TRIPLES,
     "application/json": RdfFormat.JSON_LD,
 }
+# graph formats that carry RDF 1.2 triple terms; the others get the RDF 1.1 projection
+TRIPLE_TERM_FORMATS = frozenset({RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS,
+                                 RdfFormat.TRIG})
 HTML = "text/html"
 
 # ?format= short names (file extensions and common names) → media type

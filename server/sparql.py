@@ -26,6 +26,8 @@ from server.formats import (
     RESULT_ALIASES,
     RESULT_FORMATS,
     SHORT_NAMES,
+    TRIPLE_TERM_FORMATS,
+    bare_media_type,
 )
 from server.state import get_state
 
@@ -120,14 +122,14 @@ def _negotiate(offered: list[str], aliases: dict[str, str]) -> str:
 def _respond(query: str, result: QueryResult) -> Response:
     if isinstance(result, QuerySolutions | QueryBoolean):
         offered = [*RESULT_FORMATS, HTML]
-        media = _negotiate(offered, {k: v.media_type for k, v in RESULT_ALIASES.items()})
+        media = _negotiate(offered, {k: bare_media_type(v) for k, v in RESULT_ALIASES.items()})
         if media == HTML:
             table = solutions_to_table(result) if isinstance(result, QuerySolutions) else (
                 "yes" if bool(result) else "no")
             return _ok(render_template("sparql.html", query=query, result=table), media)
         return _ok(result.serialize(format=RESULT_FORMATS[media]) or b"", media)
     offered = [*GRAPH_FORMATS, HTML]
-    media = _negotiate(offered, {k: v.media_type for k, v in GRAPH_ALIASES.items()})
+    media = _negotiate(offered, {k: bare_media_type(v) for k, v in GRAPH_ALIASES.items()})
     fmt = RdfFormat.TURTLE if media == HTML else GRAPH_FORMATS[media]
     data = serialize(_triples_for(result, fmt), format=fmt,  # type: ignore[arg-type]
                      prefixes=_prefixes_for(fmt)) or b""
@@ -141,7 +143,7 @@ def _triples_for(triples: Iterable[Triple], fmt: RdfFormat) -> Iterator[Triple |
     RDF 1.1 reification where the format has no triple terms (RDF/XML, JSON-LD)."""
     quads: Iterator[Quad] = (Quad(t.subject, t.predicate, t.object, DefaultGraph())
                              for t in triples)
-    if not fmt.supports_rdf_star:
+    if fmt not in TRIPLE_TERM_FORMATS:
         quads = rdf12_to_rdf11(quads)
     if fmt.supports_datasets:
         yield from quads

@@ -103,5 +103,6 @@ def test_every_dump_parses(built_project: Project) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(data=gzip.decompress((dumps / "kazcinema-rdf11.nq.gz").read_bytes()),
                   format="nquads")
-    statements = set(dataset.subjects(rdflib.RDF.type, rdflib.RDF.Statement))
+    statements = {s for s, _, _, _ in dataset.quads((None, rdflib.RDF.type, rdflib.RDF.Statement,
+                                                     None))}
     assert len(statements) == manifest["claims"]

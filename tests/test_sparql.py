@@ -56,9 +56,8 @@ def test_post_sparql_query_body(client: FlaskClient) -> None:
 @pytest.mark.parametrize("accept,fmt", [
     ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
     ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("text/csv", ox.QueryResultsFormat.CSV),
     ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-])
+])  # CSV is lossy by design and pyoxigraph will not parse it: see the csv module test below
 def test_select_formats_parse_back(client: FlaskClient, accept: str,
                                    fmt: ox.QueryResultsFormat) -> None:
     response = client.get("/sparql", query_string={"query": NEEDLE},

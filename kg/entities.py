@@ -1,4 +1,8 @@
-"""The entity catalogue (data/entities.yaml): one entry per real thing, with every spelling."""
+"""The entity catalogue: one entry per real thing, with every spelling.
+
+The catalogue is ``data/entities.yaml`` plus any ``data/entities/*.yaml`` (a large catalogue may
+be split by kind or by curator); an id must be unique across all of them.
+"""
 
 from __future__ import annotations
 
@@ -30,19 +34,32 @@ class Entity:
     id: str  # kind/slug
     type: str  # a class of the ontology (local name)
     labels: tuple[Label, ...]
+    path: Path
     line: int
 
 
+def entity_files(data_dir: Path) -> list[Path]:
+    """The catalogue's files, in load order."""
+    return [data_dir / "entities.yaml", *sorted((data_dir / "entities").glob("*.yaml"))]
+
+
 def load_entities(data_dir: Path, vocab: Vocabulary) -> dict[str, Entity]:
-    path = data_dir / "entities.yaml"
-    doc = load_yaml(path)
-    if not doc.is_map():
-        raise DataError([doc.problem("expected a mapping from entity id to its description")])
     problems: list[DataProblem] = []
     entities: dict[str, Entity] = {}
-    for entity_id, node in doc.items():
-        entity = _read_entity(entity_id, node, vocab, problems)
-        if entity is not None:
+    for path in entity_files(data_dir):
+        doc = load_yaml(path)
+        if not doc.is_map():
+            problems.append(doc.problem("expected a mapping from entity id to its description"))
+            continue
+        for entity_id, node in doc.items():
+            entity = _read_entity(entity_id, node, vocab, problems)
+            if entity is None:
+                continue
+            if entity_id in entities:
+                first = entities[entity_id]
+                problems.append(node.problem(f"entity {entity_id!r} is already defined at "
+                                             f"{first.path}:{first.line}; merge the two entries"))
+                continue
             entities[entity_id] = entity
     if problems:
         raise DataError(problems)
@@ -90,4 +107,4 @@ def _read_entity(
     if not labels:
         problems.append(labels_node.problem("at least one label is needed"))
         return None
-    return Entity(entity_id, type_name, tuple(labels), node.line)
+    return Entity(entity_id, type_name, tuple(labels), node.file, node.line)

@@ -83,7 +83,7 @@ def load_fact_files(
     """Read and validate every fact file; raise one DataError listing every problem."""
     problems: list[DataProblem] = []
     files: list[FactFile] = []
-    seen_sources: dict[str, Path] = {}
+    event_files: dict[str, Path] = {}  # event IRI -> the file that declares it
     for path in sorted(facts_dir.glob("*.yaml")):
         try:
             fact_file = _FactReader(path, sources, entities, vocab, problems).read()
@@ -92,11 +92,14 @@ def load_fact_files(
             continue
         if fact_file is None:
             continue
-        if fact_file.source in seen_sources:
-            problems.append(DataProblem(path, 1, "source",
-                                        f"source {fact_file.source!r} already has "
-                                        f"{seen_sources[fact_file.source]}"))
-        seen_sources[fact_file.source] = path
+        # a long text may be split over several files (000.yaml, 000-references.yaml);
+        # its event ids must then be unique across them
+        for iri in sorted(fact_file.events):
+            if iri in event_files:
+                problems.append(DataProblem(path, 1, "events",
+                                            f"event {iri.rsplit('/', 1)[-1]!r} is also declared "
+                                            f"in {event_files[iri]}"))
+            event_files[iri] = path
         files.append(fact_file)
     if problems:
         raise DataError(problems)

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.entities import entity_files
 from kg.store import BuildDir
 
 
@@ -48,7 +49,7 @@ class Project:
     def input_files(self) -> list[Path]:
         """Every file a build reads; their contents decide the dataset version."""
         files = [self.ontology, self.shapes, self.data / "sources.yaml",
-                 self.data / "entities.yaml"]
+                 *entity_files(self.data)]
         files += sorted(self.facts.glob("*.yaml"))
         files += sorted((self.data / "corpus").glob("*.txt"))
         return files

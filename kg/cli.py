@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
@@ -69,6 +71,20 @@ def make_parser() -> tuple[
     p.add_argument("--format", choices=["table", *RESULT_FORMATS], default="table")
     p.set_defaults(handler=_query)
 
+    p = sub.add_parser("report", help="list every subject and property where the texts "
+                                      "disagree, with each side's source and quote")
+    p.add_argument("--lang", default="en", help="label language (default: en)")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_report)
+
+    p = sub.add_parser("coverage", help="per text: claims, entities and the share of sentences "
+                                        "covered by a quote; lists the sentences with none")
+    p.add_argument("--source", action="append", default=None,
+                   help="only this text (repeatable; default: all)")
+    p.add_argument("--summary", action="store_true", help="only the table, no sentence list")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=_coverage)
+
     return parser, sub
 
 
@@ -86,6 +102,55 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
     claims = sum(len(f.claims) for f in inputs.facts)
     print(f"ok: {len(inputs.sources)} sources, {len(inputs.entities)} entities, "
           f"{claims} claims in {len(inputs.facts)} fact files")
+    return 0
+
+
+def _report(project: Project, args: argparse.Namespace) -> int:
+    from kg.report import disagreements, format_report
+
+    ensure_built(project)
+    try:
+        found = disagreements(open_read_only(project.build.store), project.queries, args.lang)
+    except ValueError as exc:
+        print(f"error: --lang: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps([asdict(item) for item in found], ensure_ascii=False, indent=2))
+    else:
+        print(format_report(found))
+    return 0
+
+
+def _coverage(project: Project, args: argparse.Namespace) -> int:
+    from kg.build import load_inputs
+    from kg.coverage import text_coverage
+
+    inputs = load_inputs(project)
+    wanted = args.source or sorted(inputs.sources)
+    unknown = [s for s in wanted if s not in inputs.sources]
+    if unknown:
+        print(f"error: unknown source {', '.join(unknown)}; the texts are "
+              f"{', '.join(sorted(inputs.sources))}", file=sys.stderr)
+        return 2
+    results = [text_coverage(inputs.sources[s], inputs.facts) for s in wanted]
+    if args.format == "json":
+        print(json.dumps([{"source": r.source, "claims": r.claims, "entities": r.entities,
+                           "sentences": len(r.sentences), "covered": r.covered,
+                           "share": round(r.share, 4),
+                           "bare": [asdict(s) for s in r.bare]} for r in results],
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'text':<6}{'claims':>8}{'entities':>10}{'sentences':>11}{'covered':>9}{'share':>8}")
+    for r in results:
+        print(f"{r.source:<6}{r.claims:>8}{r.entities:>10}{len(r.sentences):>11}"
+              f"{r.covered:>9}{r.share:>8.1%}")
+    if not args.summary:
+        for r in results:
+            if r.bare:
+                print(f"\n{r.source}: {len(r.bare)} sentence(s) without a claim")
+                for s in r.bare:
+                    print(f"  {inputs.sources[r.source].file.name}:{s.line} "
+                          f"[{s.start}-{s.end}] {s.text}")
     return 0
 
 

@@ -294,7 +294,7 @@ class _FactReader:
                                               f"in this file; write event/{self.source.id}-ID)"))
             return None
         if ref not in self.entities:
-            self.problems.append(node.problem(f"unknown entity {ref!r} (not in entities.yaml)"))
+            self.problems.append(node.problem(f"unknown entity {ref!r} (not in the catalogue)"))
             return None
         return entity_iri(ref)
 

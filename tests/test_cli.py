@@ -5,22 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+
+from cli_runner import kazcinema
 
 from kg.project import Project
 
 NEEDLE = ('SELECT ?name ?quote WHERE { ?f skos:prefLabel "The Needle"@en . '
           '?c rdf:reifies <<( ?f kz:director ?d )>> ; kz:quote ?quote . '
           '?d skos:prefLabel ?name FILTER(LANGMATCHES(LANG(?name), "en")) }')
-
-
-def kazcinema(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which("kazcinema", path=str(Path(sys.executable).parent)) or "kazcinema"
-    return subprocess.run([exe, "--root", str(project.root), *args], capture_output=True,
-                          text=True, timeout=300, check=False)
 
 
 def test_query_prints_a_table(built_project: Project) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from flask.testing import FlaskClient
 
+REPO = Path(__file__).resolve().parents[1]
 NEEDLE = """SELECT ?name ?source ?quote WHERE {
   ?film skos:prefLabel "The Needle"@en .
   ?claim rdf:reifies <<( ?film kz:director ?director )>> ;
@@ -209,11 +211,13 @@ def test_front_page_explains_layout_and_examples_run(client: FlaskClient) -> Non
     import re
 
     links = re.findall(r'href="(/sparql\?query=[^"]+)"', text)
-    assert len(links) == 3
+    assert len(links) == len(list((REPO / "queries").glob("*.rq"))) >= 3
+    answered = 0
     for link in links:
         response = client.get(link.replace("&amp;", "&"))
-        assert response.status_code == 200
-        assert response.get_json()["results"]["bindings"], link
+        assert response.status_code == 200, link
+        answered += bool(response.get_json()["results"]["bindings"])
+    assert answered >= 3
 
 
 def test_dumps_download(client: FlaskClient) -> None:

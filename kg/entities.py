@@ -1,7 +1,7 @@
 """The entity catalogue: one entry per real thing, with every spelling.
 
-The catalogue is ``data/entities.yaml`` plus any ``data/entities/*.yaml`` (a large catalogue may
-be split by kind or by curator); an id must be unique across all of them.
+The catalogue is ``data/entities/*.yaml`` (one file per kind: person.yaml, film.yaml, …) and,
+if present, ``data/entities.yaml``; an id must be unique across all of them.
 """
 
 from __future__ import annotations
@@ -40,13 +40,18 @@ class Entity:
 
 def entity_files(data_dir: Path) -> list[Path]:
     """The catalogue's files, in load order."""
-    return [data_dir / "entities.yaml", *sorted((data_dir / "entities").glob("*.yaml"))]
+    single = data_dir / "entities.yaml"
+    return [*([single] if single.exists() else []), *sorted((data_dir / "entities").glob("*.yaml"))]
 
 
 def load_entities(data_dir: Path, vocab: Vocabulary) -> dict[str, Entity]:
     problems: list[DataProblem] = []
     entities: dict[str, Entity] = {}
-    for path in entity_files(data_dir):
+    files = entity_files(data_dir)
+    if not files:
+        raise DataError([DataProblem(data_dir / "entities", 0, "",
+                                     "no entity catalogue: expected data/entities/*.yaml")])
+    for path in files:
         doc = load_yaml(path)
         if not doc.is_map():
             problems.append(doc.problem("expected a mapping from entity id to its description"))

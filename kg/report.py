@@ -103,7 +103,8 @@ def format_report(found: list[Disagreement], width: int = 110) -> str:
     for item in found:
         lines.append(f"{item.subject}  {item.predicate}   [{', '.join(item.sources)}]")
         for side in item.sides:
-            quote = side.quote if len(side.quote) <= width else side.quote[: width - 1] + "…"
+            quote = " ".join(side.quote.split())
+            quote = quote if len(quote) <= width else quote[: width - 1] + "…"
             lines.append(f"    {side.source}: {side.value}")
             lines.append(f"         “{quote}”")
         lines.append("")

@@ -70,11 +70,22 @@ def test_unknown_entity_is_rejected(
 def test_unknown_class_in_catalogue_is_rejected(
     scratch_project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    entities = scratch_project.data / "entities.yaml"
+    entities = scratch_project.data / "entities" / "person.yaml"
     line = replace_once(entities, "type: Person", "type: Persona")
     code, out = run_cli(scratch_project, "validate", capsys=capsys)
     assert code == 1
-    assert f"entities.yaml:{line}:" in out and "unknown class 'Persona'" in out
+    assert f"person.yaml:{line}:" in out and "unknown class 'Persona'" in out
+
+
+def test_an_id_defined_twice_names_both_places(
+    scratch_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (scratch_project.data / "entities" / "zz-extra.yaml").write_text(
+        "person/shaken-aimanov:\n  type: Person\n  labels:\n    en: [Shaken Aimanov]\n",
+        encoding="utf-8")
+    code, out = run_cli(scratch_project, "validate", capsys=capsys)
+    assert code == 1
+    assert "zz-extra.yaml:1:" in out and "already defined at" in out and "person.yaml:" in out
 
 
 def test_malformed_date_is_rejected(

@@ -14,7 +14,7 @@ from kg.build import build
 from kg.errors import DataError
 from kg.project import Project
 from kg.store import open_read_only
-from kg.vocab import KZ_NS, graph_iri
+from kg.vocab import BASE, KZ_NS, graph_iri
 
 CLAIMS = f"SELECT ?c WHERE {{ GRAPH ?g {{ ?c a <{KZ_NS}Claim> }} }}"
 
@@ -106,3 +106,21 @@ def test_every_dump_parses(built_project: Project) -> None:
     statements = {s for s, _, _, _ in dataset.quads((None, rdflib.RDF.type, rdflib.RDF.Statement,
                                                      None))}
     assert len(statements) == manifest["claims"]
+
+
+def test_shacl_sparql_constraint_finds_a_claim_whose_triple_is_missing(
+    built_project: Project,
+) -> None:
+    from kg.dumps import read_rdf11_projection
+    from kg.validation import validate_shacl
+
+    data = read_rdf11_projection(open_read_only(built_project.build.store))
+    assert validate_shacl(data, built_project.shapes).conforms
+    # drop the asserted triple "The Needle directed by Rashid Nugmanov", keep its claim
+    needle, director = f"<{BASE}id/film/the-needle>", f"<{KZ_NS}director>"
+    lines = [line for line in data.decode().splitlines()
+             if not (line.startswith(f"{needle} {director} ") and "/graph/002>" in line)]
+    assert len(lines) < len(data.decode().splitlines())
+    report = validate_shacl("\n".join(lines).encode(), built_project.shapes)
+    assert not report.conforms
+    assert "ClaimTripleAssertedShape: 1 violation(s)" in report.text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from flask import Blueprint, Response, render_template, request
 from pyoxigraph import (
@@ -46,6 +46,14 @@ def sparql() -> Response:
                             mimetype=HTML)
         raise ApiError(400, "missing the 'query' parameter (GET ?query=… or POST form "
                        "query=…, or POST a body of type application/sparql-query)")
+    return answer(query, default_graphs, named_graphs)
+
+
+def answer(query: str, default_graphs: Sequence[str] = (),
+           named_graphs: Sequence[str] = ()) -> Response:
+    """Run ``query`` and answer the current request with its results, in the format the
+    request negotiates (Accept, ?format=); errors raise ApiError. Every route that runs a
+    query (``/sparql``, ``/queries/<name>``) answers through here."""
     try:
         result = run_query(get_state().store, query, default_graphs, named_graphs)
     except SyntaxError as exc:

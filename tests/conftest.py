@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -44,6 +45,16 @@ def app(built_project: Project) -> Iterator[Flask]:
     yield app
 
 
+class ClosingClient(FlaskClient):
+    """Reads each response whole and closes it, as a WSGI server does: a streamed query
+    result hands back its query process and its client slot when closed."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    app.test_client_class = ClosingClient
     return app.test_client()

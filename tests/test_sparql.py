@@ -37,7 +37,7 @@ def test_get_returns_json_by_default(client: FlaskClient) -> None:
     response = client.get("/sparql", query_string={"query": NEEDLE})
     assert response.status_code == 200
     assert response.mimetype == "application/sparql-results+json"
-    assert response.headers["Vary"] == "Accept"
+    assert "Accept" in response.headers["Vary"].split(", ")
     check_needle_json(response.get_json())
 
 
@@ -198,7 +198,7 @@ def test_default_graph_is_the_union_and_dataset_parameters_narrow_it(
 def test_browser_gets_an_html_form_and_table(client: FlaskClient) -> None:
     html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     form = client.get("/sparql", headers=html)
-    assert form.status_code == 200 and b"<textarea" in form.data
+    assert form.status_code == 200 and b'id="yasgui"' in form.data  # the query editor
     table = client.get("/sparql", query_string={"query": NEEDLE}, headers=html)
     assert table.mimetype == "text/html" and b"Rashid Nugmanov" in table.data
 

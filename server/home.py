@@ -12,16 +12,21 @@ from server.state import get_state
 
 bp = Blueprint("home", __name__)
 
+# shown on the front page; the whole catalogue is at /queries
+FEATURED = ("needle-director", "who-played-whom", "filmography")
+
 @bp.get("/")
 def index() -> Response:
     state = get_state()
     manifest = state.manifest
+    featured = [q for q in state.queries if q.name in FEATURED] or state.queries[:3]
     examples = [
         (q.title, q.description, q.text,
          url_for("sparql.sparql") + "?" + urlencode({"query": q.text}))
-        for q in state.queries
+        for q in featured
     ]
-    html = render_template("index.html", manifest=manifest, examples=examples, dumps=DUMPS)
+    html = render_template("index.html", manifest=manifest, examples=examples, dumps=DUMPS,
+                           catalogue=len(state.queries))
     return Response(html, mimetype="text/html")
 
 

@@ -74,10 +74,9 @@ def check_claims_per_text(rows: list[Row]) -> None:
 
 
 def check_disagreements(rows: list[Row]) -> None:
-    founding = [r for r in rows if r["subject"] == ID + "event/000-union-founding-1958"
-                and r["property"].endswith("#date")]
-    assert {r["value"] for r in founding} == {"1958", "1963-01"}
-    assert {source(r) for r in founding} == {"000"}
+    # 000 dates the Union's founding to 1958 only; the I congress of January 1963 completed
+    # the founding (recorded on the congress), which is not a second founding date
+    assert not any(r["subject"] == ID + "event/000-union-founding-1958" for r in rows)
     assert all(r["quote"] and r["claim"] for r in rows)
 
 
@@ -169,7 +168,7 @@ def check_new_wave(rows: list[Row]) -> None:
 
 def check_awards(rows: list[Row]) -> None:
     groups = {(r["festival"], r["decade"]): r for r in rows}
-    all_union = groups[("Бүкілодақтық кинофестиваль", "1950s")]
+    all_union = groups[("All-Union Film Festival", "1950s")]
     assert all_union["recognitions"] == "4"
     assert "үшінші орын → Біз осында тұрамыз 1958" in all_union["awards"]
     cannes_2000s = groups[("Cannes Film Festival", "2000s")]["awards"]
@@ -283,9 +282,9 @@ def check_timeline(rows: list[Row]) -> None:
 
 def check_missing_labels(rows: list[Row]) -> None:
     gaps = {r["entity"].removeprefix(ID): r["missing"] for r in rows}
-    assert gaps["place/china"] == "en ru"
+    assert gaps["place/china"] == "ru"
     assert gaps["org/kazakhfilm"] == "ru"
-    assert gaps["festival/moscow-iff"] == "en ru"
+    assert gaps["festival/moscow-iff"] == "ru"
     assert "person/shaken-aimanov" not in gaps  # named in all three languages
     assert not any(r["kind"] == "CitedWork" for r in rows)
     texts = [int(r["texts"]) for r in rows]
@@ -304,8 +303,8 @@ def check_speeches(rows: list[Row]) -> None:
 
 def check_trips_abroad(rows: list[Row]) -> None:
     assert {(r["traveller"], r["destination"]) for r in rows} == {
-        ("Mazhit Begalin", "Мексика"), ("А. Карпов", "France"), ("Қ. Сатыбалдин", "Индия"),
-        ("И. Верещагин", "Қытай"), ("О. Зекки", "Қытай")}
+        ("Mazhit Begalin", "Mexico"), ("А. Карпов", "France"), ("Қ. Сатыбалдин", "India"),
+        ("И. Верещагин", "China"), ("О. Зекки", "China")}
 
 
 def check_training(rows: list[Row]) -> None:
@@ -392,10 +391,20 @@ def test_every_example_has_a_title_and_a_description() -> None:
             f"{query.name}: the endpoint pre-declares the prefixes")
 
 
+# no two texts (or passages) currently give different values: the report's one former
+# entry was a false disagreement (the 1963 completion of the Union's founding read as a
+# second founding date)
+MAY_ANSWER_NOTHING = {"disagreements"}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_example_answers_as_expected_in_json_and_csv(client: FlaskClient, name: str) -> None:
     from_json = json_rows(client, name)
     from_csv = csv_rows(client, name)
+    if name in MAY_ANSWER_NOTHING and not from_json:
+        assert not from_csv
+        CHECKS[name](from_json)
+        return
     assert from_json, f"{name} answers nothing"
     assert len(from_csv) == len(from_json)
     assert list(from_csv[0]) == list(from_json[0])

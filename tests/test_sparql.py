@@ -223,3 +223,11 @@ def test_dumps_download(client: FlaskClient) -> None:
     response = client.get("/dumps/kazcinema-rdf11.nq.gz")
     assert response.status_code == 200 and response.data[:2] == b"\x1f\x8b"
     assert client.get("/dumps/nope.gz", headers=JSON).status_code == 404
+
+
+def test_other_methods_are_405_with_allow(client: FlaskClient) -> None:
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = client.open("/sparql", method=method, headers={"Accept": "application/json"})
+        assert response.status_code == 405
+        assert {"GET", "POST"} <= set(response.headers["Allow"].replace(" ", "").split(","))
+        assert response.get_json()["status"] == 405

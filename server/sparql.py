@@ -112,6 +112,10 @@ def answer(query: str, default_graphs: Sequence[str] = (),
             state.client_slots.release(client)
         return Response(_html_page(query, execution.kind, body), mimetype=HTML,
                         headers=validators)
+    if execution.body is not None:  # a small result, already whole: sent with its length
+        state.client_slots.release(client)
+        return Response(execution.body, content_type=_content_type(execution.media),
+                        headers=validators)
     response = Response(execution, content_type=_content_type(execution.media),
                         headers=validators)
     response.call_on_close(execution.close)

@@ -20,7 +20,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``STORE``: serve this directory instead: a release directory (``kazcinema load``) or any
     Oxigraph store.
     ``QUERY_TIMEOUT``: seconds a query may run before its process is stopped (30).
-    ``QUERY_PROCESSES``: query processes per server process (4).
+    ``QUERY_PROCESSES``: query processes per server process (2).
     ``CLIENT_CONCURRENCY``: queries one client may run at once, across processes (4; 0: no
     limit). ``MAX_CONTENT_LENGTH``: request body limit in bytes (1 MB; 413 beyond).
     """
@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.from_mapping(ROOT=None, STORE=None, MAX_CONTENT_LENGTH=1 << 20,
-                            QUERY_TIMEOUT=30.0, QUERY_PROCESSES=4, CLIENT_CONCURRENCY=4,
+                            QUERY_TIMEOUT=30.0, QUERY_PROCESSES=2, CLIENT_CONCURRENCY=4,
                             COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_STREAMS=True,
                             COMPRESS_ALGORITHM=["gzip", "br", "deflate"],
                             COMPRESS_ALGORITHM_STREAMING=["gzip", "br", "deflate"])

@@ -19,8 +19,8 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (2)")
-    p.add_argument("--threads", type=int, default=4,
-                   help="threads per worker, and query processes per worker (4)")
+    p.add_argument("--threads", type=int, default=2,
+                   help="threads per worker, and query processes per worker (2)")
     p.add_argument("--timeout", type=float, default=30.0,
                    help="seconds a query may run before it is stopped (30)")
     p.add_argument("--client-concurrency", type=int, default=4,

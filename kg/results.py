@@ -101,11 +101,15 @@ def write_result(result: QueryResult, media: str, out: ChunkWriter) -> int | Non
     rdf_format = RdfFormat.from_media_type(media)
     if rdf_format is None:
         raise ValueError(f"no RDF format for {media}")
-    prefixes = PREFIXES if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
     serialize(graph_quads(result, rdf_format), cast(IO[bytes], out), rdf_format,  # type: ignore[arg-type]
-              prefixes=prefixes)
+              prefixes=graph_prefixes(rdf_format))
     out.finish(header_lines=0)
     return None
+
+
+def graph_prefixes(fmt: RdfFormat) -> dict[str, str] | None:
+    """The project's prefixes, for the formats that abbreviate IRIs with them."""
+    return PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
 
 
 def graph_quads(triples: Iterable[Triple], fmt: RdfFormat) -> Iterator[Triple | Quad]:

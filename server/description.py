@@ -23,7 +23,7 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.results import graph_quads
+from kg.results import graph_prefixes, graph_quads
 from server.errors import ApiError
 from server.formats import GRAPH_FORMATS, RESULT_FORMATS, SHORT_NAMES
 from server.state import get_state
@@ -63,10 +63,8 @@ def _rdf_format() -> RdfFormat:
 
 
 def _rdf_response(quads: list[Quad], fmt: RdfFormat) -> Response:
-    from kg.vocab import PREFIXES
-
     data = serialize(graph_quads((q.triple for q in quads), fmt), format=fmt,  # type: ignore[arg-type]
-                     prefixes=PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.TRIG) else None)
+                     prefixes=graph_prefixes(fmt))
     response = Response(data or b"", content_type=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -13,7 +13,6 @@ Results are serialised by pyoxigraph in the child and streamed to the request th
 from __future__ import annotations
 
 import multiprocessing
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -123,13 +122,10 @@ class Executor:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
-        self._pid = os.getpid()
         self.killed = 0
 
     def _take(self) -> _Worker:
         with self._lock:
-            if self._pid != os.getpid():  # forked: the parent's children are not ours
-                self._idle, self._pid = [], os.getpid()
             while self._idle:
                 worker = self._idle.pop()
                 if worker.process.is_alive():

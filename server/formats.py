@@ -32,9 +32,6 @@ GRAPH_ALIASES: dict[str, RdfFormat] = {
     "text/plain": RdfFormat.N_TRIPLES,
     "application/json": RdfFormat.JSON_LD,
 }
-# graph formats that carry RDF 1.2 triple terms; the others get the RDF 1.1 projection
-TRIPLE_TERM_FORMATS = frozenset({RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS,
-                                 RdfFormat.TRIG})
 HTML = "text/html"
 
 # ?format= short names (file extensions and common names) → media type

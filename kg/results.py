@@ -35,6 +35,8 @@ CHUNK = 64 * 1024
 # graph formats that carry RDF 1.2 triple terms; the others get the RDF 1.1 projection
 TRIPLE_TERM_FORMATS = frozenset({RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.N_QUADS,
                                  RdfFormat.TRIG})
+# graph formats pyoxigraph writes straight from a CONSTRUCT/DESCRIBE result (the fastest path)
+LINE_FORMATS = frozenset({RdfFormat.N_TRIPLES, RdfFormat.N_QUADS})
 READ_ONLY = ("this endpoint is read-only: SPARQL Update is not accepted; "
              "download the dumps to change the data locally")
 
@@ -101,8 +103,11 @@ def write_result(result: QueryResult, media: str, out: ChunkWriter) -> int | Non
     rdf_format = RdfFormat.from_media_type(media)
     if rdf_format is None:
         raise ValueError(f"no RDF format for {media}")
-    serialize(graph_quads(result, rdf_format), cast(IO[bytes], out), rdf_format,  # type: ignore[arg-type]
-              prefixes=graph_prefixes(rdf_format))
+    if rdf_format in LINE_FORMATS:  # no prefixes to add, triple terms kept: all in Rust
+        result.serialize(cast(IO[bytes], out), rdf_format)
+    else:
+        serialize(graph_quads(result, rdf_format), cast(IO[bytes], out), rdf_format,  # type: ignore[arg-type]
+                  prefixes=graph_prefixes(rdf_format))
     out.finish(header_lines=0)
     return None
 

@@ -12,6 +12,10 @@ from rdflib.namespace import DefinedNamespace, Namespace
 
 BASE = "https://w3id.org/kazcinema/"
 ONTOLOGY_IRI = BASE + "ontology"
+# the graph quotes a CC BY-SA text (002, Wikipedia), so the data is shared alike; the ontology
+# alone is CC BY 4.0 (ontology/kazcinema.ttl)
+DATA_LICENSE = "https://creativecommons.org/licenses/by-sa/4.0/"
+ONTOLOGY_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 KZ_NS = ONTOLOGY_IRI + "#"
 
 OA_NS = "http://www.w3.org/ns/oa#"

@@ -405,11 +405,11 @@ def start_ours(store_dir: Path, work: Path, workers: int | None,
         common[4:] + list(extra))
 
 
-def start_bare(store_dir: Path, work: Path) -> Server:
-    """``bare_endpoint.py``: Flask + gunicorn + pyoxigraph and nothing else."""
+def start_bare(store_dir: Path, work: Path, extra: Sequence[str] = ()) -> Server:
+    """``bare_endpoint.py``: Flask + gunicorn + pyoxigraph and nothing else (by default)."""
     port = free_port()
     cmd = [sys.executable, str(Path(__file__).with_name("bare_endpoint.py")), "--store",
-           str(store_dir), "--port", str(port)]
+           str(store_dir), "--port", str(port), *extra]
     return _spawn("bare", cmd, port, "/sparql", work / "bare.log")
 
 
@@ -965,6 +965,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--bare", action="store_true",
                         help="add a fourth door: bare_endpoint.py, Flask + gunicorn (2 sync "
                              "workers) + pyoxigraph without any of our server's features")
+    parser.add_argument("--bare-arg", action="append", default=[],
+                        help="extra argument for bare_endpoint.py (repeatable), e.g. "
+                             "--bare-arg=--server=granian --bare-arg=--app=raw")
     parser.add_argument("--gzip", action="store_true",
                         help="HTTP doors: send Accept-Encoding: gzip, as browsers, curl "
                              "--compressed and Python requests do")
@@ -1015,7 +1018,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 servers.append(server)
                 results.notes.append(f"ours: {how}")
             if args.bare:
-                servers.append(start_bare(store_dir, work))
+                servers.append(start_bare(store_dir, work, args.bare_arg))
             if not args.skip_oxigraph:
                 oxi = start_oxigraph(store_dir, work, args.oxigraph_timeout)
                 if oxi is None:

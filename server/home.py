@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, render_template, send_from_directory, url_for
 
 from kg.dumps import DUMPS
+from kg.vocab import DATA_LICENSE, ONTOLOGY_LICENSE
 from server.errors import ApiError
 from server.state import get_state
 
@@ -26,7 +27,9 @@ def index() -> Response:
         for q in featured
     ]
     html = render_template("index.html", manifest=manifest, examples=examples, dumps=DUMPS,
-                           catalogue=len(state.queries))
+                           catalogue=len(state.queries), data_license=DATA_LICENSE,
+                           ontology_license=ONTOLOGY_LICENSE,
+                           canonical=url_for("home.index", _external=True))
     return Response(html, mimetype="text/html")
 
 

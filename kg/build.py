@@ -28,6 +28,7 @@ from kg.rdf import ONTOLOGY_GRAPH, claims_to_quads, entities_to_quads, sources_t
 from kg.store import open_read_only, publish_release, write_store
 from kg.validation import validate_shacl
 from kg.vocab import Vocabulary, graph_iri, load_vocabulary
+from kg.void import write_void
 
 log = logging.getLogger("kg.build")
 
@@ -113,6 +114,11 @@ def build(project: Project) -> BuildResult:
             sums = write_dumps(store, tmp / "dumps")
             log.info("dumps: %d files, %s bytes", len(sums),
                      f"{sum((tmp / 'dumps' / n).stat().st_size for n in sums):,}")
+        built = datetime.now(UTC)
+        with _step("void"):
+            void = write_void(store, tmp / "void.ttl", modified=built)
+            log.info("void: %s distinct triples, %d classes, %d properties", f"{void.triples:,}",
+                     len(void.classes), len(void.properties))
         with _step("shacl"):
             report = validate_shacl(read_rdf11_projection(store), project.shapes)
             del store
@@ -124,8 +130,9 @@ def build(project: Project) -> BuildResult:
         manifest = {
             "version": version,
             "inputs": project.input_digest(),
-            "built": datetime.now(UTC).isoformat(timespec="seconds"),
+            "built": built.isoformat(timespec="seconds"),
             "quads": total,
+            "triples": void.triples,
             "claims": claims,
             "entities": len(inputs.entities),
             "graphs": per_graph,

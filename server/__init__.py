@@ -27,7 +27,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask_compress import Compress
     from flask_cors import CORS
 
-    from server import accesslog, description, errors, examples, home, sparql
+    from server import (
+        accesslog,
+        dataset,
+        description,
+        errors,
+        examples,
+        home,
+        resources,
+        sources,
+        sparql,
+    )
     from server.limits import ClientSlots
     from server.state import State, is_release_dir
 
@@ -59,6 +69,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(description.bp)
     app.register_blueprint(examples.bp)
+    app.register_blueprint(dataset.bp)
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(sources.bp)
     return app
 
 

@@ -7,7 +7,6 @@ Playwright drives it and downloads no browser of its own.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -15,14 +14,9 @@ from urllib.parse import urlsplit
 import pytest
 from flask.testing import FlaskClient
 from live_server import live_server
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from kg.project import Project
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -30,26 +24,6 @@ def editor_server(built_project: Project) -> Iterator[str]:
     """`kazcinema serve` on the session's built project (already built: it serves at once)."""
     with live_server(built_project.root, "--no-build", "--workers", "1") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"no {CHROMIUM}: install the Debian package `chromium` "
-                    "(the README's test command does)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()  # a fresh profile: empty localStorage
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def test_query_page_loads_only_vendored_assets(client: FlaskClient) -> None:

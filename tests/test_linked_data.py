@@ -25,7 +25,6 @@ FORMATS = {  # suffix → (media type, parser)
     "ttl": ("text/turtle", "oxigraph"), "nt": ("application/n-triples", "oxigraph"),
     "rdf": ("application/rdf+xml", "xml"), "jsonld": ("application/ld+json", "json-ld"),
 }
-SERVED_ELSEWHERE = ("source/", "passage/", "ontology")
 
 
 def parsed_triples(body: bytes, suffix: str) -> set[tuple[str, str, str]]:
@@ -170,20 +169,37 @@ def dataset_iris(dump: Path) -> set[str]:
         for quad in parse(data, format=RdfFormat.N_QUADS):
             visit(quad.subject)
             visit(quad.object)
-    return {iri for iri in found
-            if iri != BASE and not iri[len(BASE):].startswith(SERVED_ELSEWHERE)}
+    return {iri for iri in found if iri != BASE}
+
+
+NEGOTIATED = [("text/turtle", "ttl"), ("application/n-triples", "nt"),
+              ("application/rdf+xml", "rdf"), ("application/ld+json", "jsonld")]
 
 
 def test_every_dataset_iri_dereferences_to_a_description_of_it(
         client: FlaskClient, built_project: Project) -> None:
+    """Every IRI of the dump (entities, events, claims, passages, sources, graphs, the
+    ontology and its version), each in one of the four RDF formats in turn, parsed back:
+    pyoxigraph for the RDF 1.2 ones, rdflib for RDF/XML and JSON-LD."""
     iris = dataset_iris(built_project.build.dumps / "kazcinema.nq.gz")
     kinds = {iri[len(BASE):].split("/")[0] for iri in iris}
-    assert kinds == {"id", "claim", "graph"} and len(iris) > 2000
-    for iri in sorted(iris):
-        response = client.get(iri[len(BASE) - 1:], headers={"Accept": "text/turtle"})
+    assert kinds == {"id", "claim", "graph", "source", "passage", "ontology"}, kinds
+    assert len(iris) > 2900
+    for i, iri in enumerate(sorted(iris)):
+        media, name = NEGOTIATED[i % len(NEGOTIATED)]
+        response = client.get(iri[len(BASE) - 1:], headers={"Accept": media})
         assert response.status_code == 200, iri
-        subjects = {q.subject for q in parse(response.data, format=RdfFormat.TURTLE)}
-        assert NamedNode(iri) in subjects, iri
+        assert response.mimetype == media, (iri, response.mimetype)
+        if name in ("ttl", "nt"):
+            fmt = RdfFormat.TURTLE if name == "ttl" else RdfFormat.N_TRIPLES
+            subjects = {q.subject.value for q in parse(response.data, format=fmt)
+                        if isinstance(q.subject, NamedNode)}
+        else:
+            graph = rdflib.Graph().parse(data=response.data, format=name.replace("rdf", "xml")
+                                         .replace("jsonld", "json-ld"))
+            subjects = {str(s) for s in graph.subjects()}
+        described = BASE + "ontology" if iri.startswith(BASE + "ontology/") else iri
+        assert described in subjects, (iri, name)
 
 
 def test_description_holds_claims_passages_incoming_links_and_labels(

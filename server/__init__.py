@@ -42,7 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from server.state import State, is_release_dir
 
     app = Flask(__name__)
-    app.config.from_mapping(ROOT=None, STORE=None, MAX_CONTENT_LENGTH=1 << 20,
+    app.config.from_mapping(ROOT=None, STORE=None, PUBLIC_URL=None, MAX_CONTENT_LENGTH=1 << 20,
                             QUERY_TIMEOUT=30.0, QUERY_PROCESSES=2, CLIENT_CONCURRENCY=4,
                             COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_STREAMS=True,
                             COMPRESS_ALGORITHM=["gzip", "br", "deflate"],
@@ -72,6 +72,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dataset.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(sources.bp)
+    if app.config["PUBLIC_URL"]:
+        from server.origin import PublicOrigin
+
+        app.wsgi_app = PublicOrigin(app.wsgi_app, app.config["PUBLIC_URL"])  # type: ignore[method-assign]
     return app
 
 

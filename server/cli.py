@@ -28,6 +28,9 @@ def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--store", type=Path, default=None,
                    help="serve this store instead of the project's build: a directory written "
                         "by `kazcinema load`, or any Oxigraph store")
+    p.add_argument("--public-url", default=None,
+                   help="the public origin absolute links name, e.g. https://kazcinema.example.org "
+                        "(default: the request's host)")
     p.add_argument("--dev", action="store_true", help="Flask's development server with reloader")
     p.add_argument("--no-build", action="store_true", help="serve what is built, even if stale")
     p.set_defaults(handler=_serve)
@@ -50,6 +53,15 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
     config: dict[str, object] = {
         "ROOT": str(project.root), "QUERY_TIMEOUT": args.timeout,
         "QUERY_PROCESSES": args.threads, "CLIENT_CONCURRENCY": args.client_concurrency}
+    if args.public_url:
+        from server.origin import OriginError, parse_origin
+
+        try:
+            parse_origin(args.public_url)
+        except OriginError as exc:
+            print(f"error: --public-url: {exc}", file=sys.stderr)
+            return 2
+        config["PUBLIC_URL"] = args.public_url
     if args.store is not None:
         if not args.store.is_dir():
             print(f"error: --store {args.store}: no such directory", file=sys.stderr)

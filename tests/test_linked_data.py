@@ -255,3 +255,28 @@ def test_markup_in_a_label_is_escaped_and_disagreements_stand_side_by_side(
     assert "1970" in table and "1971" in table
     untouched = client.get("/id/film/the-needle").text
     assert '<table class="disagreement">' not in untouched
+
+
+def test_public_url_names_the_public_origin_in_absolute_links(built_project: Project) -> None:
+    public = create_app({"ROOT": str(built_project.root), "TESTING": True,
+                         "PUBLIC_URL": "https://kazcinema.example.org"}).test_client()
+    page = public.get("/id/person/shaken-aimanov", headers={"Accept": "text/html"}).text
+    assert ('<link rel="canonical" href="https://kazcinema.example.org/id/person/'
+            'shaken-aimanov">') in page
+    sitemap = public.get("/sitemap.xml").text
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert len(locs) > 400 and all(u.startswith("https://kazcinema.example.org/") for u in locs)
+    void = rdflib.Graph().parse(data=public.get("/.well-known/void.ttl").data, format="turtle")
+    endpoints = {str(o) for o in void.objects(None, rdflib.URIRef(
+        "http://rdfs.org/ns/void#sparqlEndpoint"))}
+    assert endpoints == {"https://kazcinema.example.org/sparql"}
+
+
+def test_serve_refuses_a_public_url_that_is_not_an_origin(built_project: Project) -> None:
+    from cli_runner import kazcinema
+
+    result = kazcinema(built_project, "serve", "--no-build", "--public-url",
+                       "kazcinema.example.org/path")
+    assert result.returncode == 2
+    assert "--public-url" in result.stderr and "not an origin" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ from kg.corpus import Source, load_sources
 from kg.dumps import read_rdf11_projection, write_dumps
 from kg.entities import Entity, load_entities
 from kg.errors import BuildError
+from kg.export import write_network_files
 from kg.facts import FactFile, load_fact_files
 from kg.project import Project
 from kg.rdf import ONTOLOGY_GRAPH, claims_to_quads, entities_to_quads, sources_to_quads
@@ -114,6 +115,10 @@ def build(project: Project) -> BuildResult:
             sums = write_dumps(store, tmp / "dumps")
             log.info("dumps: %d files, %s bytes", len(sums),
                      f"{sum((tmp / 'dumps' / n).stat().st_size for n in sums):,}")
+        with _step("networks"):
+            networks = write_network_files(store, tmp / "networks")
+            log.info("networks: %d files, %s bytes", len(networks),
+                     f"{sum((tmp / 'networks' / n).stat().st_size for n in networks):,}")
         built = datetime.now(UTC)
         with _step("void"):
             void = write_void(store, tmp / "void.ttl", modified=built)
@@ -137,6 +142,7 @@ def build(project: Project) -> BuildResult:
             "entities": len(inputs.entities),
             "graphs": per_graph,
             "dumps": sums,
+            "networks": networks,
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         tmp.rename(release)

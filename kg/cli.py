@@ -85,7 +85,85 @@ def make_parser() -> tuple[
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=_coverage)
 
+    p = sub.add_parser("export", help="write a network (influence, training, collaboration, "
+                                      "comention) for Gephi, Cytoscape, d3 or a spreadsheet",
+                       description="Write a network derived from the claims. A decade is a "
+                                   "period: --start 1960 --end 1969.")
+    p.add_argument("network", metavar="NETWORK", help="influence, training, collaboration "
+                                                      "or comention")
+    p.add_argument("--format", default="graphml", metavar="KEY",
+                   help="graphml (default), gexf, cyjs, d3.json, nodes.csv or edges.csv")
+    p.add_argument("--lang", default="en,kk,ru",
+                   help="label languages in order of preference (default: en,kk,ru)")
+    p.add_argument("--start", default=None, metavar="YEAR",
+                   help="keep edges whose years reach this year or later (undated edges go)")
+    p.add_argument("--end", default=None, metavar="YEAR",
+                   help="keep edges whose years reach this year or earlier (undated edges go)")
+    p.add_argument("--source", nargs="+", action="extend", default=None, metavar="ID",
+                   help="only claims of these texts (e.g. 000 002)")
+    p.add_argument("--exclude", nargs="+", action="extend", default=[], metavar="ID",
+                   help="leave out the claims of these texts (what rests on them goes)")
+    p.add_argument("--relation", nargs="+", action="extend", default=None, metavar="NAME",
+                   help="only these relations (e.g. basedOn influencedBy)")
+    p.add_argument("--ego", default=None, metavar="IRI",
+                   help="only this entity's ego network (IRI or id, e.g. person/shaken-aimanov)")
+    p.add_argument("--radius", default="1", metavar="N", help="ego network radius (default 1)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="write here (default: standard output)")
+    p.set_defaults(handler=_export)
+
     return parser, sub
+
+
+def _export(project: Project, args: argparse.Namespace) -> int:
+    from kg.export import EXPORTERS, export_bytes
+    from kg.networks import NETWORKS, NetworkError, NetworkOptions, build_network
+
+    flags = {"network": "NETWORK", "langs": "--lang", "start": "--start", "end": "--end",
+             "sources": "--source", "exclude": "--exclude", "relations": "--relation",
+             "ego": "--ego", "radius": "--radius"}
+    try:
+        if args.network not in NETWORKS:
+            raise NetworkError(f"unknown network {args.network!r}; the networks are "
+                               f"{', '.join(NETWORKS)}", "network")
+        if args.format not in EXPORTERS:
+            print(f"error: --format: unknown format {args.format!r}; the formats are "
+                  f"{', '.join(EXPORTERS)}", file=sys.stderr)
+            return 2
+        options = NetworkOptions(
+            langs=tuple(lang for lang in args.lang.split(",") if lang.strip()),
+            start=_year(args.start, "start"), end=_year(args.end, "end"),
+            sources=frozenset(args.source) if args.source is not None else None,
+            exclude=frozenset(args.exclude),
+            relations=frozenset(args.relation) if args.relation is not None else None,
+            ego=args.ego, radius=_integer(args.radius, "radius"))
+        ensure_built(project)
+        graph = build_network(open_read_only(project.build.store), args.network, options)
+    except NetworkError as exc:
+        print(f"error: {flags.get(exc.option, exc.option)}: {exc}", file=sys.stderr)
+        return 2
+    data = export_bytes(graph, args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        args.output.write_bytes(data)
+        log.info("%s: %d nodes, %d edges → %s", args.network, graph.number_of_nodes(),
+                 graph.number_of_edges(), args.output)
+    return 0
+
+
+def _integer(text: str, option: str) -> int:
+    from kg.networks import NetworkError
+
+    try:
+        return int(text)
+    except ValueError:
+        raise NetworkError(f"not a whole number: {text!r}", option) from None
+
+
+def _year(text: str | None, option: str) -> int | None:
+    return None if text is None else _integer(text, option)
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         examples,
         home,
+        networks,
         resources,
         sources,
         sparql,
@@ -72,6 +73,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dataset.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(sources.bp)
+    app.register_blueprint(networks.bp)
     if app.config["PUBLIC_URL"]:
         from server.origin import PublicOrigin
 

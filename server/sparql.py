@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 from flask import Blueprint, Response, g, render_template, request
 from pyoxigraph import QueryResultsFormat, QuerySolutions, parse_query_results
-from werkzeug.http import http_date, parse_date
+from werkzeug.http import http_date
 
 from kg.query import solutions_to_table
 from kg.results import READ_ONLY, query_hash
 from kg.vocab import PREFIXES
+from server.conditional import not_modified
 from server.errors import ApiError
 from server.executor import Job, QueryFailedError
 from server.formats import (
@@ -82,7 +83,7 @@ def answer(query: str, default_graphs: Sequence[str] = (),
          repr(sorted(html_kinds))]).encode()).hexdigest()[:32]
     validators = {"ETag": f'"{etag}"', "Last-Modified": http_date(release.modified),
                   "Vary": "Accept", "Cache-Control": "no-cache"}
-    if request.method in ("GET", "HEAD") and _not_modified(etag, release.modified):
+    if request.method in ("GET", "HEAD") and not_modified(etag, release.modified):
         g.query_kind = "not-modified"
         return Response(status=304, headers=validators)
     client = request.remote_addr or "unknown"
@@ -121,16 +122,6 @@ def answer(query: str, default_graphs: Sequence[str] = (),
     response.call_on_close(execution.close)
     response.call_on_close(lambda: state.client_slots.release(client))
     return response
-
-
-def _not_modified(etag: str, modified: float) -> bool:
-    """A conditional GET that matches (ETags compared without a content-coding suffix)."""
-    if_none_match = request.if_none_match
-    if if_none_match:
-        return any(tag.split(":")[0] == etag for tag in if_none_match.as_set()) or \
-            if_none_match.star_tag
-    since = parse_date(request.headers.get("If-Modified-Since"))
-    return since is not None and int(modified) <= since.timestamp()
 
 
 def _html_page(query: str, kind: str, body: bytes) -> str:

@@ -4,6 +4,7 @@ atomically. Each step logs its counts and time; any failure leaves the published
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from kg.entities import Entity, load_entities
 from kg.errors import BuildError
 from kg.export import write_network_files
 from kg.facts import FactFile, load_fact_files
+from kg.name_index import NAMES_FILE, NameIndex
 from kg.project import Project
 from kg.rdf import ONTOLOGY_GRAPH, claims_to_quads, entities_to_quads, sources_to_quads
 from kg.store import open_read_only, publish_release, write_store
@@ -119,6 +121,12 @@ def build(project: Project) -> BuildResult:
             networks = write_network_files(store, tmp / "networks")
             log.info("networks: %d files, %s bytes", len(networks),
                      f"{sum((tmp / 'networks' / n).stat().st_size for n in networks):,}")
+        with _step("names"):
+            names = NameIndex.from_store(store)
+            names.write(tmp / NAMES_FILE)
+            entities, labels, keys = names.size
+            log.info("names: %d entities, %d labels, %d search keys → %s", entities, labels, keys,
+                     NAMES_FILE)
         built = datetime.now(UTC)
         with _step("void"):
             void = write_void(store, tmp / "void.ttl", modified=built)
@@ -143,6 +151,7 @@ def build(project: Project) -> BuildResult:
             "graphs": per_graph,
             "dumps": sums,
             "networks": networks,
+            "names": hashlib.sha256((tmp / NAMES_FILE).read_bytes()).hexdigest(),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         tmp.rename(release)

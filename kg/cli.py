@@ -112,7 +112,51 @@ def make_parser() -> tuple[
                    help="write here (default: standard output)")
     p.set_defaults(handler=_export)
 
+    p = sub.add_parser("search", help="find entities by name, in any script or spelling",
+                       description="Find catalogue entities whose names match QUERY: Kazakh or "
+                                   "Russian Cyrillic, Latin in any transliteration, typos.")
+    p.add_argument("query", metavar="QUERY", help="a name, e.g. 'Aimanov' or 'Шәкен Айманов'")
+    p.add_argument("--type", action="append", default=None, metavar="CLASS",
+                   help="only entities of this class or a subclass (repeatable; e.g. Person, "
+                        "Film, Organisation)")
+    p.add_argument("--lang", default="en", help="language of the labels shown (default: en)")
+    p.add_argument("--limit", type=int, default=10, help="at most this many results (default 10)")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=_search)
+
     return parser, sub
+
+
+def _search(project: Project, args: argparse.Namespace) -> int:
+    from kg.name_index import NAMES_FILE, NameIndex
+
+    if args.limit < 1:
+        print("error: --limit must be 1 or more", file=sys.stderr)
+        return 2
+    ensure_built(project)
+    release = project.build.current_release()
+    path = release / NAMES_FILE if release is not None else None
+    if path is not None and path.is_file():
+        index = NameIndex.load(path)
+    else:
+        log.info("the release has no %s: indexing the store's labels", NAMES_FILE)
+        index = NameIndex.from_store(open_read_only(project.build.store))
+    matches = index.search(args.query, types=args.type, lang=args.lang, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([{"rank": rank, **asdict(m), "labels": [
+            {"lang": lang, "value": text} for lang, text in index.labels(m.iri)]}
+            for rank, m in enumerate(matches, 1)], ensure_ascii=False, indent=2))
+        return 0
+    if not matches:
+        print(f"no match for {args.query!r}")
+        return 0
+    for rank, m in enumerate(matches, 1):
+        exact = " exact" if m.exact else ""
+        print(f"{rank:>2}. {m.score:5.1f}{exact}  {m.label}  [{m.kind}]  {m.iri}")
+        print(f"    matched: {m.matched} ({m.matched_lang})")
+        print("    labels:  " + " · ".join(f"{text} ({lang})"
+                                          for lang, text in index.labels(m.iri)))
+    return 0
 
 
 def _export(project: Project, args: argparse.Namespace) -> int:

@@ -35,7 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         examples,
         home,
         networks,
+        reconcile,
         resources,
+        search,
         sources,
         sparql,
     )
@@ -74,6 +76,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(resources.bp)
     app.register_blueprint(sources.bp)
     app.register_blueprint(networks.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(reconcile.bp)
     if app.config["PUBLIC_URL"]:
         from server.origin import PublicOrigin
 

@@ -15,12 +15,10 @@ ontology at its IRI.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Triple, parse, serialize
 
 from kg.ontology_doc import LANGUAGES, OntologyDoc, load_ontology_doc
@@ -40,25 +38,9 @@ from server.state import get_state
 
 bp = Blueprint("dataset", __name__)
 
-T = TypeVar("T")
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 DUMP_PREFIX = BASE + "dumps/"
 FORMAT_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "rdf": "RDF/XML", "jsonld": "JSON-LD"}
-
-
-def _cached(key: str, make: Callable[[], T]) -> T:
-    """``make()`` once per release, in this app (a new release starts an empty cache; two
-    threads may both make a value, which is harmless)."""
-    release = get_state().release().id
-    entry: tuple[str, dict[str, object]] | None = current_app.extensions.get(
-        "kazcinema.dataset")
-    if entry is None or entry[0] != release:
-        entry = (release, {})
-        current_app.extensions["kazcinema.dataset"] = entry
-    values = entry[1]
-    if key not in values:
-        values[key] = make()
-    return values[key]  # type: ignore[return-value]
 
 
 # --- VoID -------------------------------------------------------------------------------------
@@ -81,7 +63,7 @@ def void_as(suffix: str) -> Response:
 def _void_response(suffix: str | None) -> Response:
     # VoID has no HTML page: a browser (or a client that accepts anything) gets Turtle
     fmt = choose_format(suffix) or RdfFormat.TURTLE
-    triples = [_on_this_host(t) for t in _cached("void", _load_void)]
+    triples = [_on_this_host(t) for t in get_state().cached("void", _load_void)]
     prefixes = PREFIXES_WITH_VOID if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
     response = Response(serialize(triples, format=fmt, prefixes=prefixes) or b"",
                         content_type=fmt.media_type)
@@ -125,7 +107,7 @@ def sitemap() -> Response:
     sitemap index."""
     root = request.url_root
     pages = ["", "entities", "sources", "ontology"]
-    pages += [iri.removeprefix(BASE) for iri in _cached("pages", _catalogue_pages)]
+    pages += [iri.removeprefix(BASE) for iri in get_state().cached("pages", _catalogue_pages)]
     lastmod = _lastmod()
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     lines += [f"<url><loc>{escape(root + page)}</loc><lastmod>{lastmod}</lastmod></url>"
@@ -210,7 +192,7 @@ def _ontology_response(suffix: str | None, path: str) -> Response:
 
 
 def _ontology_quads() -> list[Quad]:
-    return _cached("ontology", _load_ontology_quads)
+    return get_state().cached("ontology", _load_ontology_quads)
 
 
 def _load_ontology_quads() -> list[Quad]:
@@ -222,5 +204,5 @@ def _load_ontology_quads() -> list[Quad]:
 
 
 def _ontology_doc() -> OntologyDoc:
-    return _cached("ontology_doc",
+    return get_state().cached("ontology_doc",
                    lambda: load_ontology_doc(q.triple for q in _ontology_quads()))

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request
-from pyoxigraph import NamedNode, Quad, Store, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple
 
 from kg.describe import (
     PREF_LABEL,
@@ -61,6 +62,25 @@ def _common(path: str, lang: str) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a request for ``/{kind}/{stem}[.suffix]`` asks for."""
+
+    stem: str
+    path: str  # the resource's path, without suffix
+    iri: str
+    fmt: RdfFormat | None  # None: the HTML page
+    lang: str
+    explicit: bool  # the language was asked for (?lang=)
+
+
+def _asked(kind: str, rest: str) -> _Asked:
+    stem, suffix = split_suffix(rest)
+    fmt = choose_format(suffix)
+    lang, explicit = _language() if fmt is None else (LANGUAGES[0], False)
+    return _Asked(stem, f"/{kind}/{stem}", f"{BASE}{kind}/{stem}", fmt, lang, explicit)
+
+
 def _valid(iri: str) -> bool:
     try:
         NamedNode(iri)
@@ -82,30 +102,26 @@ def _described(iri: str, quads_of: Callable[[Store, str], list[Quad]] = describe
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str) -> Response:
-    stem, suffix = split_suffix(rest)
-    path, iri = f"/id/{stem}", f"{BASE}id/{stem}"
-    fmt = choose_format(suffix)
-    lang, explicit = _language() if fmt is None else (LANGUAGES[0], False)
-    quads = _described(iri)
-    if fmt is not None:
-        return rdf_response(quads, fmt, path)
+    asked = _asked("id", rest)
+    quads = _described(asked.iri)
+    if asked.fmt is not None:
+        return rdf_response(quads, asked.fmt, asked.path)
     store = get_state().store
-    namer = Namer(store, quads, lang, explicit)
-    page = entity_page(store, NamedNode(iri), quads, namer)
-    return html_response(render_template("entity.html", **page, **_common(path, lang)), path)
+    namer = Namer(store, quads, asked.lang, asked.explicit)
+    page = entity_page(store, NamedNode(asked.iri), quads, namer)
+    return html_response(render_template("entity.html", **page,
+                                         **_common(asked.path, asked.lang)), asked.path)
 
 
 @bp.get("/claim/<rest>")
 def claim(rest: str) -> Response:
-    stem, suffix = split_suffix(rest)
-    path, iri = f"/claim/{stem}", f"{BASE}claim/{stem}"
-    fmt = choose_format(suffix)
-    lang, explicit = _language() if fmt is None else (LANGUAGES[0], False)
+    asked = _asked("claim", rest)
+    stem, path, iri, lang = asked.stem, asked.path, asked.iri, asked.lang
     quads = _described(iri)
-    if fmt is not None:
-        return rdf_response(quads, fmt, path)
+    if asked.fmt is not None:
+        return rdf_response(quads, asked.fmt, path)
     store = get_state().store
-    namer = Namer(store, quads, lang, explicit)
+    namer = Namer(store, quads, lang, asked.explicit)
     node = NamedNode(iri)
     own = [q for q in quads if q.subject == node]
     triple = next((q.object for q in own if q.predicate == REIFIES
@@ -131,10 +147,9 @@ def claim(rest: str) -> Response:
 
 @bp.get("/graph/<rest>")
 def graph(rest: str) -> Response:
-    stem, suffix = split_suffix(rest)
-    path, iri = f"/graph/{stem}", graph_iri(stem)
-    fmt = choose_format(suffix)
-    lang, explicit = _language() if fmt is None else (LANGUAGES[0], False)
+    asked = _asked("graph", rest)
+    stem, path, iri, fmt, lang = asked.stem, asked.path, asked.iri, asked.fmt, asked.lang
+    explicit = asked.explicit
     store = get_state().store
     count = graph_quad_count(store, iri) if _valid(iri) else 0
     quads = _described(iri, lambda s, i: describe_graph(s, i, count))

@@ -11,12 +11,11 @@ studios too); the reconciliation service (``server.reconcile``) shares both.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from pyoxigraph import Literal, NamedNode
 
 from kg.describe import local_path
@@ -33,27 +32,6 @@ LANGUAGES = ("en", "kk", "ru")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 JSON = "application/json"
-T = TypeVar("T")
-
-
-class ReleaseCache(Generic[T]):
-    """One value per served release, built on first use; a new release replaces it. Reads
-    take no lock; one thread builds while the others wait for its value."""
-
-    def __init__(self, build: Callable[[], T]) -> None:
-        self._build = build
-        self._lock = threading.Lock()
-        self._current: tuple[str, T] | None = None
-
-    def get(self) -> T:
-        release_id = get_state().release().id
-        current = self._current
-        if current is None or current[0] != release_id:
-            with self._lock:
-                current = self._current
-                if current is None or current[0] != release_id:
-                    current = self._current = (release_id, self._build())
-        return current[1]
 
 
 def load_name_index() -> NameIndex:
@@ -67,9 +45,7 @@ def load_name_index() -> NameIndex:
 
 def get_name_index() -> NameIndex:
     """The name index of the release served now (loaded once per release)."""
-    cache: ReleaseCache[NameIndex] = current_app.extensions.setdefault(
-        "kazcinema.names", ReleaseCache(load_name_index))
-    return cache.get()
+    return get_state().cached("names", load_name_index)
 
 
 CLASSES_QUERY = f"""SELECT ?class ?parent ?label WHERE {{ GRAPH <{graph_iri(ONTOLOGY_GRAPH)}> {{
@@ -138,9 +114,7 @@ def _local(term: Any) -> str | None:
 
 def get_schema() -> Schema:
     """The served release's classes (loaded once per release)."""
-    cache: ReleaseCache[Schema] = current_app.extensions.setdefault(
-        "kazcinema.schema", ReleaseCache(load_schema))
-    return cache.get()
+    return get_state().cached("schema", load_schema)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 from pyoxigraph import Store
@@ -23,6 +24,8 @@ from kg.catalogue import ExampleQuery
 from kg.store import BuildDir, open_read_only
 from server.executor import Executor
 from server.limits import ClientSlots
+
+T = TypeVar("T")
 
 
 class StoreUnavailableError(Exception):
@@ -63,6 +66,9 @@ class State:
         self._store: Store | None = None
         self._executor: Executor | None = None
         self._executor_pid = 0
+        self._cache_lock = threading.RLock()  # re-entrant: one cached value may need another
+        self._cache_release = ""
+        self._cache: dict[str, object] = {}
 
     def release(self) -> Release:
         """The release served now (checked on every call: one readlink)."""
@@ -99,6 +105,17 @@ class State:
                     self._store = open_read_only(release.store)
                 store = self._store
         return store
+
+    def cached(self, key: str, make: Callable[[], T]) -> T:
+        """``make()`` once per release in this process (name index, VoID, ontology page…); a new
+        release starts afresh. One thread makes a value while the others wait for it."""
+        release = self.release().id
+        with self._cache_lock:
+            if self._cache_release != release:
+                self._cache_release, self._cache = release, {}
+            if key not in self._cache:
+                self._cache[key] = make()
+            return cast(T, self._cache[key])
 
     @property
     def manifest(self) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kg.name_index import NAMES_FILE, NameIndex
-from server.search import ReleaseCache, load_name_index
+from server.search import load_name_index
 from server.state import Release, get_state
 
 AIMANOV = "https://w3id.org/kazcinema/id/person/shaken-aimanov"
@@ -144,14 +144,17 @@ def test_the_search_box_is_on_every_page(client: FlaskClient, path: str) -> None
 
 def test_a_new_release_gets_a_new_index(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     built: list[int] = []
-    cache = ReleaseCache(lambda: built.append(1) or len(built))
+    def make() -> int:
+        built.append(1)
+        return len(built)
+
     with app.test_request_context():
         state = get_state()
-        assert cache.get() == 1 and cache.get() == 1
+        assert state.cached("test", make) == 1 and state.cached("test", make) == 1
         current = state.release()
         newer = Release("newer", current.path, current.store, current.modified, {})
         monkeypatch.setattr(state, "release", lambda: newer)
-        assert cache.get() == 2 and cache.get() == 2
+        assert state.cached("test", make) == 2 and state.cached("test", make) == 2
 
 
 def test_the_index_is_read_from_the_release(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
